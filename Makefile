@@ -1,0 +1,49 @@
+# Per-domain I/O page fault handling for Linux 6.1: the series in patches/
+# and the harness that builds, boots and tests it.  See README.md.
+
+ARCH ?= x86_64
+S := scripts
+
+.PHONY: all deps tree export kunit vmtest vmtest-kernel demo checkpatch check help
+
+all: help
+
+help:
+	@echo "make demo        build the patched kernel, boot it with a virtual IOMMU, show what the series does"
+	@echo "make check       the full gate: series applies, checkpatch, kunit, vmtest"
+	@echo "make deps        install the Debian packages the harness needs (as root)"
+	@echo "make tree        lay out build/linux: linux-source-6.1 + patches/series"
+	@echo "make export      write build/linux base..HEAD back into patches/"
+	@echo "make kunit       the series' KUnit suites (x86_64, lockdep+KASAN)"
+	@echo "make vmtest      boot the ARCH=$(ARCH) guest, run the selftests, parse TAP"
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/tree.sh
+
+export: deps
+	@$(S)/export.sh
+
+build/linux/.git:
+	@$(MAKE) --no-print-directory tree
+
+checkpatch: deps build/linux/.git
+	@$(S)/checkpatch.sh
+
+kunit: deps build/linux/.git
+	@$(S)/kunit.sh
+
+vmtest-kernel: deps build/linux/.git
+	@$(S)/build-kernel.sh $(ARCH)
+	@$(S)/initramfs.sh $(ARCH)
+
+vmtest: vmtest-kernel
+	@$(S)/vmtest.sh $(ARCH) test
+
+demo: vmtest-kernel
+	@$(S)/demo.sh $(ARCH)
+
+check: deps
+	@$(S)/check.sh

@@ -1,0 +1,51 @@
+#!/bin/bash
+# Build the guest kernel for ARCH (x86_64 or arm64) out of tree in
+# build/$ARCH, from allnoconfig plus the fragments in configs/.
+#   build-kernel.sh ARCH [extra fragment...]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: build-kernel.sh ARCH [fragment...]}
+shift
+case $arch in
+x86_64)	karch=x86_64; image=arch/x86/boot/bzImage; cross= ;;
+arm64)	karch=arm64; image=arch/arm64/boot/Image; cross=aarch64-linux-gnu- ;;
+*)	die "unknown ARCH $arch" ;;
+esac
+[ -d "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
+
+out=$BUILD/$arch
+mkdir -p "$out"
+frags=("$TOP/configs/base.config" "$TOP/configs/$arch.config"
+       "$TOP/configs/debug.config" "$@")
+cat "${frags[@]}" >"$out/fragment.config"
+
+kmake() {
+	make -s -C "$TREE" O="$out" ARCH="$karch" CROSS_COMPILE="$cross" \
+		CC="ccache ${cross}gcc" -j"$JOBS" "$@"
+}
+
+kmake KCONFIG_ALLCONFIG="$out/fragment.config" allnoconfig >/dev/null
+# Every option the fragments ask for must have survived Kconfig.
+bad=0
+while IFS= read -r line; do
+	case $line in
+	CONFIG_*=n|"# CONFIG_"*" is not set")
+		sym=${line%%=*}; sym=${sym#\# }; sym=${sym%% *}
+		if grep -q "^$sym=" "$out/.config"; then
+			echo "build-kernel: $sym is set, fragment wants it off" >&2; bad=1
+		fi ;;
+	CONFIG_*=*)
+		if ! grep -qx "$line" "$out/.config"; then
+			echo "build-kernel: $line did not stick" \
+			     "($(grep "^${line%%=*}=" "$out/.config" || echo unset))" >&2
+			bad=1
+		fi ;;
+	esac
+done < <(grep -v '^#\|^$' "$out/fragment.config")
+[ $bad = 0 ] || die "kernel configuration for $arch is not what configs/ asks"
+
+start=$(date +%s)
+kmake
+echo "build-kernel: $arch $(basename $image) built in $(( $(date +%s) - start ))s"
+ln -sf "$out/$image" "$out/kernel-image"

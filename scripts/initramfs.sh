@@ -1,0 +1,40 @@
+#!/bin/bash
+# Build the busybox initramfs for the ARCH guest: static busybox, /init,
+# and the static kselftest binaries of tools/testing/selftests/iommu/ from
+# the patched tree (when the series has any), in /tests.
+#   initramfs.sh ARCH
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:?usage: initramfs.sh ARCH}
+case $arch in
+x86_64)	cc=gcc; bb=/bin/busybox; cross= ;;
+arm64)	cc=aarch64-linux-gnu-gcc; bb=$BUILD/busybox-arm64/bin/busybox
+	cross=aarch64-linux-gnu- ;;
+*)	die "unknown ARCH $arch" ;;
+esac
+[ -x "$bb" ] || die "no static busybox for $arch at $bb"
+
+root=$BUILD/initramfs-$arch
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib,tests,etc}
+cp "$bb" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+install -m 755 "$TOP/guest/init" "$root/init"
+install -m 644 "$TOP/guest/vmtest-checks.sh" "$root/lib/vmtest-checks.sh"
+
+st=$TREE/tools/testing/selftests/iommu
+if [ -f "$st/Makefile" ]; then
+	out=$BUILD/selftests-$arch
+	mkdir -p "$out"
+	make -s -C "$st" OUTPUT="$out" CC="$cc" CROSS_COMPILE="$cross" \
+		ARCH="$arch" LDFLAGS=-static >/dev/null
+	for t in $(make -s -C "$st" OUTPUT="$out" -pn 2>/dev/null |
+		   sed -n 's/^TEST_GEN_PROGS := //p'); do
+		install -m 755 "$t" "$root/tests/"
+	done
+fi
+
+(cd "$root" && find . | sort | cpio -o -H newc --quiet) >"$BUILD/initramfs-$arch.cpio"
+echo "initramfs: $(ls "$root/tests" | wc -l) test program(s)," \
+     "$(du -k "$BUILD/initramfs-$arch.cpio" | cut -f1) KiB"

@@ -1,0 +1,53 @@
+# Shared helpers for the harness scripts; sourced, never run.
+# shellcheck shell=bash
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$TOP/build
+TREE=$BUILD/linux
+PATCHES=$TOP/patches
+SRC_TARBALL=/usr/src/linux-source-6.1.tar.xz
+
+# A fixed identity and clock for the commits the harness makes itself, so
+# that the base commit is the same on every machine for the same source.
+export GIT_AUTHOR_NAME="iopf harness" GIT_AUTHOR_EMAIL="harness@localhost"
+export GIT_COMMITTER_NAME="iopf harness" GIT_COMMITTER_EMAIL="harness@localhost"
+
+# ccache for every kernel build; the cache lives in the user's cache
+# directory so that it outlives build/ and fresh clones on one machine.
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros,include_file_mtime,include_file_ctime}
+export CCACHE_BASEDIR=$TOP
+export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
+export KBUILD_BUILD_USER=iopf KBUILD_BUILD_HOST=harness
+JOBS=${JOBS:-$(nproc)}
+
+die() {
+	echo "$(basename "$0"): $*" >&2
+	exit 1
+}
+
+# Installed kernel version of the linux-source package, e.g. 6.1.192.
+source_version() {
+	tar -xJOf "$SRC_TARBALL" linux-source-6.1/Makefile 2>/dev/null |
+		awk '/^VERSION =/{v=$3} /^PATCHLEVEL =/{p=$3}
+		     /^SUBLEVEL =/{s=$3} END{print v "." p "." s}'
+}
+
+# Patch files named by patches/series, in order.
+series_files() {
+	[ -f "$PATCHES/series" ] || return 0
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCHES/series"
+}
+
+# Number of commits base..HEAD in $TREE whose change is not in patches/,
+# compared by stable patch-id.
+unexported_commits() {
+	local tree_ids file_ids
+	tree_ids=$(git -C "$TREE" log -p base..HEAD | git patch-id --stable |
+		cut -d' ' -f1 | sort)
+	[ -n "$tree_ids" ] || { echo 0; return; }
+	file_ids=$(cat "$PATCHES"/*.patch 2>/dev/null | git patch-id --stable |
+		cut -d' ' -f1 | sort)
+	comm -23 <(printf '%s\n' "$tree_ids") <(printf '%s\n' "$file_ids") |
+		grep -c . || true
+}

@@ -1,0 +1,87 @@
+#!/bin/bash
+# Boot the ARCH guest under QEMU (TCG) with its virtual IOMMU, run the
+# guest checks and the IOPF selftests, power off, and judge the run from
+# the console log: TAP results, kernel splats, and a guest that finishes.
+#   vmtest.sh ARCH [test|demo]
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:-x86_64}
+mode=${2:-test}
+timeout=${VMTEST_TIMEOUT:-900}
+log=$BUILD/vmtest-$arch.log
+[ "$mode" = demo ] && log=$BUILD/demo-$arch.log
+kernel=$BUILD/$arch/kernel-image
+initrd=$BUILD/initramfs-$arch.cpio
+[ -e "$kernel" ] || die "no kernel at $kernel: run 'make vmtest' or 'make demo'"
+[ -e "$initrd" ] || die "no initramfs at $initrd"
+
+# An 8 MiB disk: the first half holds data the guest must read exactly,
+# the second half is where the guest writes and the host checks.
+disk=$BUILD/vmtest-disk-$arch.img
+head -c 4194304 /dev/urandom >"$disk"
+disk_sha=$(sha256sum "$disk" | cut -d' ' -f1)
+head -c 4194304 /dev/zero >>"$disk"
+
+cmdline="panic=-1 oops=panic vmtest.mode=$mode vmtest.disk_sha=$disk_sha"
+case $arch in
+x86_64)
+	qemu=(qemu-system-x86_64 -M q35 -cpu max -smp 2 -m 2G
+	      -device intel-iommu,intremap=on,x-scalable-mode=on,x-pasid-mode=on
+	      -drive "file=$disk,if=none,id=d0,format=raw,cache=unsafe"
+	      -device virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on)
+	cmdline="console=ttyS0 intel_iommu=on,sm_on $cmdline" ;;
+arm64)
+	qemu=(qemu-system-aarch64 -M virt,iommu=smmuv3 -cpu max -smp 2 -m 2G
+	      -drive "file=$disk,if=none,id=d0,format=raw,cache=unsafe"
+	      -device virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on)
+	cmdline="console=ttyAMA0 $cmdline" ;;
+*)	die "unknown ARCH $arch" ;;
+esac
+
+echo "vmtest: booting $arch guest ($mode), console log in ${log#"$TOP"/}"
+start=$(date +%s)
+rc=0
+timeout --foreground -k 10 "$timeout" "${qemu[@]}" -accel tcg -nographic \
+	-no-reboot -kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
+	</dev/null >"$log" 2>&1 || rc=$?
+echo "vmtest: guest ran $(( $(date +%s) - start ))s"
+tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+
+if [ "$mode" = demo ]; then
+	sed -n '/^vmtest: begin/,/^vmtest: end/p' "$log" | grep -v '^vmtest:'
+	exit 0
+fi
+
+passed=0 failed=0
+body=$(sed -n '/^vmtest: begin/,/^vmtest: end/p' "$log")
+while IFS= read -r line; do
+	case $line in
+	"ok "*|"    ok "*|"  ok "*)
+		passed=$((passed + 1)) ;;
+	"not ok "*|"    not ok "*|"  not ok "*)
+		failed=$((failed + 1)); echo "vmtest: FAIL: $line" ;;
+	esac
+done < <(printf '%s\n' "$body" | grep -E '^ *(not )?ok [0-9]+ ' |
+	 grep -v '^ *ok [0-9]* .*# SKIP')
+
+if ! grep -q '^vmtest: end' "$log"; then
+	echo "vmtest: FAIL: guest did not finish (qemu exit $rc, timeout ${timeout}s)"
+	failed=$((failed + 1))
+fi
+if ! "$TOP/scripts/splat.sh" "$log"; then
+	failed=$((failed + 1))
+fi
+
+# The guest's writes must have reached the host's disk image.
+want=$(sed -n 's/^vmtest: disk_write_sha=//p' "$log")
+got=$(tail -c 4194304 "$disk" | sha256sum | cut -d' ' -f1)
+if [ -n "$want" ] && [ "$want" = "$got" ]; then
+	passed=$((passed + 1))
+else
+	echo "vmtest: FAIL: disk image second half $got, guest wrote ${want:-nothing}"
+	failed=$((failed + 1))
+fi
+
+echo "vmtest: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
