@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(
 	linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev ccache
-	python3 cpio xz-utils git busybox-static
+	python3 python3-ply python3-git cpio xz-utils git busybox-static
 	qemu-system-x86 qemu-system-arm ipxe-qemu gcc-aarch64-linux-gnu
 )
 

@@ -21,7 +21,7 @@ mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib,tests,etc}
 cp "$bb" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 755 "$TOP/guest/init" "$root/init"
-install -m 644 "$TOP/guest/vmtest-checks.sh" "$root/lib/vmtest-checks.sh"
+install -m 644 "$TOP/guest/vmtest-checks.sh" "$TOP/guest/demo.sh" "$root/lib/"
 
 st=$TREE/tools/testing/selftests/iommu
 if [ -f "$st/Makefile" ]; then

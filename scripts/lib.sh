@@ -19,6 +19,8 @@ export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros,include_file_mtime,inc
 export CCACHE_BASEDIR=$TOP
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
 export KBUILD_BUILD_USER=iopf KBUILD_BUILD_HOST=harness
+# Debian's own tools first (python3 with python3-ply for checkpatch).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 JOBS=${JOBS:-$(nproc)}
 
 die() {

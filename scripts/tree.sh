@@ -40,13 +40,20 @@ else
 	mv "$BUILD/linux-source-6.1" "$TREE"
 	(
 		cd "$TREE"
+		# Debian's .gitignore ignores every top-level path ("/*") for
+		# its packaging repository; that would hide new files in a
+		# patch, so the base commit goes without that block.
+		sed -i '/^# Debian packaging: ignore everything/,$d' .gitignore
+		sed -i -e :a -e '/^\n*$/{$d;N;ba' -e '}' .gitignore
+		sed -i '${/^#$/d}' .gitignore
 		git init -q -b master
 		git config core.abbrev 12
 		git config gc.auto 0
 		git add -A -f .
 		GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" \
 		GIT_COMMITTER_DATE="2026-01-01T00:00:00Z" \
-			git commit -q -m "Debian linux-source $version"
+			git commit -q -m "Debian linux-source $version" \
+				-m "Without the Debian packaging block of .gitignore."
 		git tag base
 	)
 	echo "$version" >"$BUILD/linux.version"

@@ -49,7 +49,10 @@ echo "vmtest: guest ran $(( $(date +%s) - start ))s"
 tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 
 if [ "$mode" = demo ]; then
-	sed -n '/^vmtest: begin/,/^vmtest: end/p' "$log" | grep -v '^vmtest:'
+	sed -n '/^vmtest: begin/,/^vmtest: end/{s/^demo: \{0,1\}//p}' "$log" |
+		grep -v '^vmtest:'
+	grep -q '^vmtest: end' "$log" || die "the guest did not finish: see $log"
+	"$TOP/scripts/splat.sh" "$log" || die "the kernel reported a problem: see $log"
 	exit 0
 fi
 
