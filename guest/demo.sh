@@ -15,7 +15,7 @@ run_demo() {
 		[ $(( (0x$ecap >> 39) & 1 )) = 1 ] &&
 			say "   It accepts page requests (ECAP.PRS)." ||
 			say "   It does not accept page requests (ECAP.PRS = 0): QEMU 7.2 cannot emulate PRI."
-		rta=$(awk '$1 == "RTADDR" { print $3; exit }' /sys/kernel/debug/iommu/intel/iommu_regs)
+		rta=$(awk '$1 == "RTADDR" { print $3; exit }' /sys/kernel/debug/iommu/intel/iommu_regset)
 		[ $(( rta & 0x400 )) -ne 0 ] &&
 			say "   Scalable mode is on: the root table holds PASID tables (RTADDR $rta)."
 	elif ls /sys/class/iommu | grep -q smmu; then
@@ -28,7 +28,9 @@ run_demo() {
 	for g in /sys/kernel/iommu_groups/*; do
 		for d in "$g"/devices/*; do
 			[ -e "$d" ] || continue
-			say "   group $(basename "$g") ($(cat "$g/type")): $(basename "$d") vendor $(cat "$d/vendor") device $(cat "$d/device")"
+			what="PCI $(cat "$d/vendor"):$(cat "$d/device")"
+			[ -e "$d/virtio0/block/vda" ] && what="the virtio disk (vda)"
+			say "   group $(basename "$g"), $(cat "$g/type") domain: $(basename "$d"), $what"
 		done
 	done
 	sha=$(dd if=/dev/vda bs=1M count=4 2>/dev/null | sha256sum | cut -c1-16)
@@ -43,7 +45,7 @@ run_demo() {
 		bad=$(grep -c '^ *not ok [0-9]' "$r")
 		say "   suite $suite: $((ok - 1)) cases passed, $bad failed"
 		grep '^ *ok [0-9]' "$r" | grep -v "$suite" | head -6 |
-			sed 's/^ *ok [0-9]* - /     - /; s/_/ /g; s/^/demo: /'
+			sed 's/^ *ok [0-9]* /     - /; s/_/ /g; s/^/demo: /'
 	done
 	say "   (a software PRI device that faults real process memory comes later in the series)"
 }

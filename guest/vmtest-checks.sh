@@ -14,7 +14,7 @@ vtd_checks() {
 	# ECAP bit 40: PASID support; bit 43: scalable-mode translation.
 	tap $(( (0x$ecap >> 40) & 1 ? 0 : 1 )) vtd_ecap_pasid
 	rta=$(awk '$1 == "RTADDR" { print $3; exit }' \
-		/sys/kernel/debug/iommu/intel/iommu_regs 2>/dev/null)
+		/sys/kernel/debug/iommu/intel/iommu_regset 2>/dev/null)
 	# RTADDR bit 10 (TTM): the root table is in scalable-mode format.
 	if [ -n "$rta" ] && [ $(( rta & 0x400 )) -ne 0 ]; then
 		tap 0 vtd_scalable_mode_enabled "RTADDR $rta"

@@ -42,7 +42,8 @@ esac
 echo "vmtest: booting $arch guest ($mode), console log in ${log#"$TOP"/}"
 start=$(date +%s)
 rc=0
-timeout --foreground -k 10 "$timeout" "${qemu[@]}" -accel tcg -nographic \
+timeout --foreground -k 10 "$timeout" "${qemu[@]}" -accel tcg -nodefaults \
+	-nographic -serial stdio \
 	-no-reboot -kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
 	</dev/null >"$log" 2>&1 || rc=$?
 echo "vmtest: guest ran $(( $(date +%s) - start ))s"
@@ -56,17 +57,30 @@ if [ "$mode" = demo ]; then
 	exit 0
 fi
 
-passed=0 failed=0
-body=$(sed -n '/^vmtest: begin/,/^vmtest: end/p' "$log")
-while IFS= read -r line; do
-	case $line in
-	"ok "*|"    ok "*|"  ok "*)
-		passed=$((passed + 1)) ;;
-	"not ok "*|"    not ok "*|"  not ok "*)
-		failed=$((failed + 1)); echo "vmtest: FAIL: $line" ;;
-	esac
-done < <(printf '%s\n' "$body" | grep -E '^ *(not )?ok [0-9]+ ' |
-	 grep -v '^ *ok [0-9]* .*# SKIP')
+# Count the leaf results of the guest's nested TAP (KTAP): a result line
+# whose subtest printed results of its own is a parent and counts only when
+# it failed with no failing child (a crash, a non-zero exit).
+counts=$(sed -n '/^vmtest: begin/,/^vmtest: end/p' "$log" | awk '
+	function depth(s) { match(s, /^ */); return int(RLENGTH / 4) }
+	/^ *(not )?ok [0-9]+/ {
+		d = depth($0); ok = ($0 !~ /^ *not ok/)
+		skip = ($0 ~ /# *SKIP/)
+		if (kids[d]) {
+			if (!ok && !kidfail[d]) { failed++; print "FAIL: " $0 > "/dev/stderr" }
+		} else if (skip) {
+			skipped++
+		} else if (ok) {
+			passed++
+		} else {
+			failed++; print "FAIL: " $0 > "/dev/stderr"
+		}
+		if (d > 0) { kids[d - 1] = 1; if (!ok) kidfail[d - 1] = 1 }
+		kids[d] = 0; kidfail[d] = 0
+	}
+	END { printf "%d %d %d\n", passed, failed, skipped }' 2>"$log.fail")
+sed 's/^/vmtest: /' "$log.fail"
+rm -f "$log.fail"
+read -r passed failed skipped <<<"$counts"
 
 if ! grep -q '^vmtest: end' "$log"; then
 	echo "vmtest: FAIL: guest did not finish (qemu exit $rc, timeout ${timeout}s)"
@@ -86,5 +100,5 @@ else
 	failed=$((failed + 1))
 fi
 
-echo "vmtest: $passed passed, $failed failed"
+echo "vmtest: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
