@@ -41,15 +41,16 @@ series_files() {
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PATCHES/series"
 }
 
-# Number of commits base..HEAD in $TREE whose change is not in patches/,
+# Number of commits base..HEAD in $TREE whose change is neither in
+# patches/ nor one that 'make tree' applied itself (build/linux.applied),
 # compared by stable patch-id.
 unexported_commits() {
 	local tree_ids file_ids
 	tree_ids=$(git -C "$TREE" log -p base..HEAD | git patch-id --stable |
 		cut -d' ' -f1 | sort)
 	[ -n "$tree_ids" ] || { echo 0; return; }
-	file_ids=$(cat "$PATCHES"/*.patch 2>/dev/null | git patch-id --stable |
-		cut -d' ' -f1 | sort)
+	file_ids=$({ cat "$PATCHES"/*.patch 2>/dev/null | git patch-id --stable |
+		cut -d' ' -f1; cat "$BUILD/linux.applied" 2>/dev/null; } | sort -u)
 	comm -23 <(printf '%s\n' "$tree_ids") <(printf '%s\n' "$file_ids") |
 		grep -c . || true
 }

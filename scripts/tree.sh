@@ -34,7 +34,7 @@ if [ -d "$TREE/.git" ] && [ "$have" = "$version" ] &&
 	git -C "$TREE" clean -q -fdx
 else
 	echo "tree: extracting linux-source $version into build/linux"
-	rm -rf "$TREE" "$BUILD/linux.version"
+	rm -rf "$TREE" "$BUILD/linux.version" "$BUILD/linux.applied"
 	mkdir -p "$BUILD"
 	tar -xJf "$SRC_TARBALL" -C "$BUILD"
 	mv "$BUILD/linux-source-6.1" "$TREE"
@@ -71,11 +71,14 @@ while read -r p; do
 		echo "tree: FAILED to apply patches/$p" >&2
 		git -C "$TREE" am --show-current-patch=diff |
 			git -C "$TREE" apply --check -v 2>&1 |
-			grep -E '^(error|Checking|Hunk)' | sed 's/^/tree:   /' >&2 || true
+			grep -v '^Checking patch' | head -40 |
+			sed 's/^/tree:   /' >&2 || true
 		git -C "$TREE" am --abort || true
 		exit 1
 	fi
 	n=$((n + 1))
 done < <(series_files)
 
+git -C "$TREE" log -p base..HEAD | git patch-id --stable | cut -d' ' -f1 \
+	>"$BUILD/linux.applied"
 echo "tree: build/linux is linux $version + $n patch(es) of the series"
