@@ -6,6 +6,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ -d "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
+if [ -f "$BUILD/linux.incomplete" ]; then
+	die "build/linux lacks the series from patches/$(cat "$BUILD/linux.incomplete") on (it did not apply); exporting would drop those patches"
+fi
 if [ -n "$(git -C "$TREE" status --porcelain --untracked-files=no)" ]; then
 	die "build/linux has uncommitted changes: commit them first"
 fi

@@ -64,6 +64,7 @@ if [ -n "$tested" ] && [ "$tested" != "$version" ]; then
 	     "linux-source is $version; applying anyway"
 fi
 
+rm -f "$BUILD/linux.incomplete"
 n=0
 while read -r p; do
 	[ -f "$PATCHES/$p" ] || die "patches/series names $p, which is missing"
@@ -74,6 +75,7 @@ while read -r p; do
 			grep -v '^Checking patch' | head -40 |
 			sed 's/^/tree:   /' >&2 || true
 		git -C "$TREE" am --abort || true
+		echo "$p" >"$BUILD/linux.incomplete"
 		exit 1
 	fi
 	n=$((n + 1))
