@@ -17,6 +17,11 @@ export GIT_COMMITTER_NAME="iopf harness" GIT_COMMITTER_EMAIL="harness@localhost"
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros,include_file_mtime,include_file_ctime}
 export CCACHE_BASEDIR=$TOP
+# kbuild passes -fmacro-prefix-map=<absolute srctree>/=, which ccache does
+# not rewrite relative to CCACHE_BASEDIR; it only strips that prefix from
+# __FILE__, so the object is the same in every clone: leave it out of the
+# hash so that clones at other paths share the cache.
+export CCACHE_IGNOREOPTIONS='-fmacro-prefix-map=*'
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026"
 export KBUILD_BUILD_USER=iopf KBUILD_BUILD_HOST=harness
 # Debian's own tools first (python3 with python3-ply for checkpatch).
