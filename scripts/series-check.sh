@@ -1,0 +1,73 @@
+#!/bin/bash
+# Build every patch of the series on its own (bisectability), for x86_64
+# and arm64, with the SVA drivers and their users enabled. Each patch
+# compiles the directories the series touches with W=1 (which also runs
+# kernel-doc on them); a warning that the same build at 'base' did not
+# have fails the patch.
+#   series-check.sh [ARCH...]      (default: x86_64 arm64)
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ -d "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
+arches=("$@")
+[ ${#arches[@]} -gt 0 ] || arches=(x86_64 arm64)
+src=$BUILD/series-src
+dirs_x86_64="drivers/iommu/ drivers/dma/idxd/ drivers/misc/uacce/"
+dirs_arm64="drivers/iommu/ drivers/misc/uacce/ drivers/crypto/hisilicon/"
+
+# A worktree of the kernel tree, so that build/linux stays as it is.
+if [ ! -d "$src/.git" ] && [ ! -f "$src/.git" ]; then
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$src" base
+fi
+commits=(base $(git -C "$TREE" rev-list --reverse base..HEAD))
+
+passed=0 failed=0
+for arch in "${arches[@]}"; do
+	case $arch in
+	x86_64) karch=x86_64; cross=; dirs=$dirs_x86_64 ;;
+	arm64) karch=arm64; cross=aarch64-linux-gnu-; dirs=$dirs_arm64 ;;
+	*) die "unknown ARCH $arch" ;;
+	esac
+	out=$BUILD/series-$arch
+	mkdir -p "$out"
+	kmake() {
+		make -s -C "$src" O="$out" ARCH="$karch" CROSS_COMPILE="$cross" \
+			CC="ccache ${cross}gcc" -j"$JOBS" "$@"
+	}
+	for c in "${commits[@]}"; do
+		git -C "$src" checkout -q --detach "$c"
+		subject=$(git -C "$src" log -1 --format=%s "$c")
+		[ "$c" = base ] && subject="(base)"
+		kmake KCONFIG_ALLCONFIG="$TOP/configs/series-check-$arch.config" \
+			allnoconfig >/dev/null 2>&1
+		# Touch what the patch changed so that W=1 looks at it again.
+		log=$out/build.log
+		# shellcheck disable=SC2086
+		if ! kmake W=1 $dirs >"$log" 2>&1; then
+			echo "series-check: $arch: FAIL (build): $subject"
+			grep -E 'error|Error' "$log" | head -10 | sed 's/^/series-check:   /'
+			failed=$((failed + 1))
+			continue
+		fi
+		# Warnings, without line numbers, so that moved code compares equal.
+		grep -E 'warning:' "$log" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u \
+			>"$out/warnings.$c"
+		if [ "$c" = base ]; then
+			cp "$out/warnings.$c" "$out/warnings.base"
+			continue
+		fi
+		new=$(comm -13 "$out/warnings.base" "$out/warnings.$c")
+		if [ -n "$new" ]; then
+			echo "series-check: $arch: FAIL (new warnings): $subject"
+			printf '%s\n' "$new" | head -10 | sed 's/^/series-check:   /'
+			failed=$((failed + 1))
+		else
+			echo "series-check: $arch: ok: $subject"
+			passed=$((passed + 1))
+		fi
+	done
+done
+git -C "$src" checkout -q --detach base
+echo "series-check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
