@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 S := scripts
 
-.PHONY: all deps tree export kunit vmtest vmtest-kernel demo checkpatch check help
+.PHONY: all deps tree export kunit vmtest vmtest-kernel demo checkpatch series-check check help
 
 all: help
 
@@ -16,6 +16,7 @@ help:
 	@echo "make export      write build/linux base..HEAD back into patches/"
 	@echo "make kunit       the series' KUnit suites (x86_64, lockdep+KASAN)"
 	@echo "make vmtest      boot the ARCH=$(ARCH) guest, run the selftests, parse TAP"
+	@echo "make series-check  build every patch on its own, x86_64 and arm64, W=1"
 
 deps:
 	@$(S)/deps.sh
@@ -31,6 +32,9 @@ build/linux/.git:
 
 checkpatch: deps build/linux/.git
 	@$(S)/checkpatch.sh
+
+series-check: deps build/linux/.git
+	@$(S)/series-check.sh
 
 kunit: deps build/linux/.git
 	@$(S)/kunit.sh

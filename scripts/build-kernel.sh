@@ -26,24 +26,8 @@ kmake() {
 }
 
 kmake KCONFIG_ALLCONFIG="$out/fragment.config" allnoconfig >/dev/null
-# Every option the fragments ask for must have survived Kconfig.
-bad=0
-while IFS= read -r line; do
-	case $line in
-	CONFIG_*=n|"# CONFIG_"*" is not set")
-		sym=${line%%=*}; sym=${sym#\# }; sym=${sym%% *}
-		if grep -q "^$sym=" "$out/.config"; then
-			echo "build-kernel: $sym is set, fragment wants it off" >&2; bad=1
-		fi ;;
-	CONFIG_*=*)
-		if ! grep -qx "$line" "$out/.config"; then
-			echo "build-kernel: $line did not stick" \
-			     "($(grep "^${line%%=*}=" "$out/.config" || echo unset))" >&2
-			bad=1
-		fi ;;
-	esac
-done < <(grep -v '^#\|^$' "$out/fragment.config")
-[ $bad = 0 ] || die "kernel configuration for $arch is not what configs/ asks"
+check_config "$out/fragment.config" "$out/.config" ||
+	die "kernel configuration for $arch is not what configs/ asks"
 
 start=$(date +%s)
 kmake

@@ -59,3 +59,26 @@ unexported_commits() {
 	comm -23 <(printf '%s\n' "$tree_ids") <(printf '%s\n' "$file_ids") |
 		grep -c . || true
 }
+
+# check_config FRAGMENT DOTCONFIG: every option FRAGMENT sets must have
+# survived Kconfig into DOTCONFIG; name the ones that did not.
+check_config() {
+	local line sym bad=0
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=n|"# CONFIG_"*" is not set")
+			sym=${line%%=*}; sym=${sym#\# }; sym=${sym%% *}
+			if grep -q "^$sym=" "$2"; then
+				echo "config: $sym is set, $1 wants it off" >&2
+				bad=1
+			fi ;;
+		CONFIG_*=*)
+			if ! grep -qx "$line" "$2"; then
+				echo "config: $line did not stick" \
+				     "($(grep "^${line%%=*}=" "$2" || echo unset))" >&2
+				bad=1
+			fi ;;
+		esac
+	done < <(grep -v '^#\|^$' "$1")
+	return $bad
+}

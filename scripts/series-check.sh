@@ -41,7 +41,12 @@ for arch in "${arches[@]}"; do
 		[ "$c" = base ] && subject="(base)"
 		kmake KCONFIG_ALLCONFIG="$TOP/configs/series-check-$arch.config" \
 			allnoconfig >/dev/null 2>&1
-		# Touch what the patch changed so that W=1 looks at it again.
+		if ! check_config "$TOP/configs/series-check-$arch.config" \
+			"$out/.config"; then
+			echo "series-check: $arch: FAIL (configuration): $subject"
+			failed=$((failed + 1))
+			continue
+		fi
 		log=$out/build.log
 		# shellcheck disable=SC2086
 		if ! kmake W=1 $dirs >"$log" 2>&1; then
@@ -53,10 +58,7 @@ for arch in "${arches[@]}"; do
 		# Warnings, without line numbers, so that moved code compares equal.
 		grep -E 'warning:' "$log" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u \
 			>"$out/warnings.$c"
-		if [ "$c" = base ]; then
-			cp "$out/warnings.$c" "$out/warnings.base"
-			continue
-		fi
+		[ "$c" = base ] && continue
 		new=$(comm -13 "$out/warnings.base" "$out/warnings.$c")
 		if [ -n "$new" ]; then
 			echo "series-check: $arch: FAIL (new warnings): $subject"
