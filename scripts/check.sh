@@ -29,7 +29,7 @@ part() {
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	parts+=("$(printf '%-11s %4d passed %4d failed %5ds' "$name" "$p" "$f" \
+	parts+=("$(printf '%-13s %4d passed %4d failed %5ds' "$name" "$p" "$f" \
 		$(( $(date +%s) - t0 )))")
 	return "$rc"
 }
@@ -38,6 +38,7 @@ part tree "$TOP/scripts/tree.sh"
 tree_ok=$?
 if [ "$tree_ok" -eq 0 ]; then
 	part checkpatch "$TOP/scripts/checkpatch.sh"
+	part series-check "$TOP/scripts/series-check.sh"
 	part kunit "$TOP/scripts/kunit.sh"
 	if part build "$TOP/scripts/build-kernel.sh" x86_64 &&
 	   part initramfs "$TOP/scripts/initramfs.sh" x86_64; then
