@@ -8,9 +8,9 @@ set -euo pipefail
 
 arch=${1:?usage: initramfs.sh ARCH}
 case $arch in
-x86_64)	cc=gcc; bb=/bin/busybox; cross= ;;
+x86_64)	cc=gcc; bb=/bin/busybox; cross= ; karch=x86_64 ;;
 arm64)	cc=aarch64-linux-gnu-gcc; bb=$BUILD/busybox-arm64/bin/busybox
-	cross=aarch64-linux-gnu- ;;
+	cross=aarch64-linux-gnu- ; karch=arm64 ;;
 *)	die "unknown ARCH $arch" ;;
 esac
 [ -x "$bb" ] || die "no static busybox for $arch at $bb"
@@ -27,8 +27,12 @@ st=$TREE/tools/testing/selftests/iommu
 if [ -f "$st/Makefile" ]; then
 	out=$BUILD/selftests-$arch
 	mkdir -p "$out"
+	# The selftests build against the patched tree's exported uapi headers
+	make -s -C "$TREE" O="$BUILD/$arch" ARCH="$karch" \
+		CROSS_COMPILE="$cross" headers >/dev/null
 	make -s -C "$st" OUTPUT="$out" CC="$cc" CROSS_COMPILE="$cross" \
-		ARCH="$arch" LDFLAGS=-static >/dev/null
+		ARCH="$arch" LDFLAGS=-static \
+		KHDR_INCLUDES="-isystem $BUILD/$arch/usr/include" >/dev/null
 	for t in $(make -s -C "$st" OUTPUT="$out" -pn 2>/dev/null |
 		   sed -n 's/^TEST_GEN_PROGS := //p'); do
 		install -m 755 "$t" "$root/tests/"
