@@ -47,5 +47,13 @@ run_demo() {
 		grep '^ *ok [0-9]' "$r" | grep -v "$suite" | head -6 |
 			sed 's/^ *ok [0-9]* /     - /; s/_/ /g; s/^/demo: /'
 	done
-	say "   (a software PRI device that faults real process memory comes later in the series)"
+	say ""
+	say "4. A device that faults real process memory"
+	if [ -c /dev/iopf-test ] && [ -x /bin/iopf-demo ]; then
+		say "   QEMU's IOMMUs cannot send page requests, so the series adds a software PRI"
+		say "   device behind a test IOMMU (CONFIG_IOMMU_IOPF_TEST), driven from user space:"
+		/bin/iopf-demo
+	else
+		say "   /dev/iopf-test is missing: the kernel was built without CONFIG_IOMMU_IOPF_TEST."
+	fi
 }

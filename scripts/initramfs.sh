@@ -39,6 +39,12 @@ if [ -f "$st/Makefile" ]; then
 	done
 fi
 
+# The demo program, against the same headers, when the series has the device
+if [ -f "$BUILD/$arch/usr/include/linux/iopf_test.h" ]; then
+	"$cc" -Wall -Werror -O2 -static -isystem "$BUILD/$arch/usr/include" \
+		-o "$root/bin/iopf-demo" "$TOP/guest/iopf-demo.c"
+fi
+
 (cd "$root" && find . | sort | cpio -o -H newc --quiet) >"$BUILD/initramfs-$arch.cpio"
 echo "initramfs: $(ls "$root/tests" | wc -l) test program(s)," \
      "$(du -k "$BUILD/initramfs-$arch.cpio" | cut -f1) KiB"

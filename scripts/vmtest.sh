@@ -54,6 +54,7 @@ if [ "$mode" = demo ]; then
 		grep -v '^vmtest:'
 	grep -q '^vmtest: end' "$log" || die "the guest did not finish: see $log"
 	"$TOP/scripts/splat.sh" "$log" || die "the kernel reported a problem: see $log"
+	! grep -q '^demo: .*FAILED' "$log" || die "the demo found a problem: see $log"
 	exit 0
 fi
 
