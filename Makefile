@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 S := scripts
 
-.PHONY: all deps tree export kunit vmtest vmtest-kernel demo checkpatch series-check check help
+.PHONY: all deps tree export kunit vmtest vmtest-kernel demo bench checkpatch series-check check help
 
 all: help
 
@@ -17,6 +17,7 @@ help:
 	@echo "make kunit       the series' KUnit suites (x86_64, lockdep+KASAN)"
 	@echo "make vmtest      boot the ARCH=$(ARCH) guest, run the selftests, parse TAP"
 	@echo "make series-check  build every patch on its own, x86_64 and arm64, W=1"
+	@echo "make bench       IOPF benchmark in the ARCH guest: ratios to build/bench.json"
 
 deps:
 	@$(S)/deps.sh
@@ -48,6 +49,9 @@ vmtest: vmtest-kernel
 
 demo: vmtest-kernel
 	@$(S)/demo.sh $(ARCH)
+
+bench: deps build/linux/.git
+	@$(S)/bench.sh $(ARCH)
 
 check: deps
 	@$(S)/check.sh

@@ -1,7 +1,10 @@
 #!/bin/bash
 # Build the guest kernel for ARCH (x86_64 or arm64) out of tree in
-# build/$ARCH, from allnoconfig plus the fragments in configs/.
-#   build-kernel.sh ARCH [extra fragment...]
+# build/$ARCH, from allnoconfig plus the fragments in configs/.  With
+# KVARIANT=bench, the benchmark kernel in build/$ARCH-bench: the same
+# kernel without the debug options and the boot-time KUnit suites, which
+# would skew the timing.
+#   [KVARIANT=bench] build-kernel.sh ARCH [extra fragment...]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -14,10 +17,16 @@ arm64)	karch=arm64; image=arch/arm64/boot/Image; cross=aarch64-linux-gnu- ;;
 esac
 [ -d "$TREE/.git" ] || die "no kernel tree: run 'make tree'"
 
-out=$BUILD/$arch
+out=$(kernel_dir "$arch")
 mkdir -p "$out"
-frags=("$TOP/configs/base.config" "$TOP/configs/$arch.config"
-       "$TOP/configs/debug.config" "$@")
+if [ "${KVARIANT:-test}" = bench ]; then
+	grep -v KUNIT "$TOP/configs/base.config" >"$out/base-nokunit.config"
+	frags=("$out/base-nokunit.config" "$TOP/configs/$arch.config"
+	       "$TOP/configs/bench.config" "$@")
+else
+	frags=("$TOP/configs/base.config" "$TOP/configs/$arch.config"
+	       "$TOP/configs/debug.config" "$@")
+fi
 cat "${frags[@]}" >"$out/fragment.config"
 
 kmake() {

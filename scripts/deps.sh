@@ -1,12 +1,16 @@
 #!/bin/bash
 # Install, idempotently and only what is missing, the Debian packages the
-# harness needs.  Safe to run again; does nothing when all are present.
+# harness needs, and the optional ones named on the command line (make
+# bench asks for gnuplot-nox).  Safe to run again; does nothing when all
+# are present.
+#   deps.sh [package...]
 set -euo pipefail
 
 pkgs=(
 	linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev ccache
 	python3 python3-ply python3-git cpio xz-utils git busybox-static
 	qemu-system-x86 qemu-system-arm ipxe-qemu gcc-aarch64-linux-gnu
+	"$@"
 )
 
 missing=()

@@ -1,8 +1,10 @@
 #!/bin/bash
 # Build the busybox initramfs for the ARCH guest: static busybox, /init,
 # and the static kselftest binaries of tools/testing/selftests/iommu/ from
-# the patched tree (when the series has any), in /tests.
-#   initramfs.sh ARCH
+# the patched tree (when the series has any): the tests in /tests, the
+# programs that are not tests (the benchmark) in /bin.  KVARIANT=bench
+# builds the benchmark guest's initramfs, with that kernel's headers.
+#   [KVARIANT=bench] initramfs.sh ARCH
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -15,7 +17,8 @@ arm64)	cc=aarch64-linux-gnu-gcc; bb=$BUILD/busybox-arm64/bin/busybox
 esac
 [ -x "$bb" ] || die "no static busybox for $arch at $bb"
 
-root=$BUILD/initramfs-$arch
+kdir=$(kernel_dir "$arch")
+root=$BUILD/initramfs-${kdir##*/}
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,lib,tests,etc}
 cp "$bb" "$root/bin/busybox"
@@ -28,23 +31,26 @@ if [ -f "$st/Makefile" ]; then
 	out=$BUILD/selftests-$arch
 	mkdir -p "$out"
 	# The selftests build against the patched tree's exported uapi headers
-	make -s -C "$TREE" O="$BUILD/$arch" ARCH="$karch" \
+	make -s -C "$TREE" O="$kdir" ARCH="$karch" \
 		CROSS_COMPILE="$cross" headers >/dev/null
 	make -s -C "$st" OUTPUT="$out" CC="$cc" CROSS_COMPILE="$cross" \
 		ARCH="$arch" LDFLAGS=-static \
-		KHDR_INCLUDES="-isystem $BUILD/$arch/usr/include" >/dev/null
-	for t in $(make -s -C "$st" OUTPUT="$out" -pn 2>/dev/null |
-		   sed -n 's/^TEST_GEN_PROGS := //p'); do
+		KHDR_INCLUDES="-isystem $kdir/usr/include" >/dev/null
+	vars=$(make -s -C "$st" OUTPUT="$out" -pn 2>/dev/null)
+	for t in $(sed -n 's/^TEST_GEN_PROGS := //p' <<<"$vars"); do
 		install -m 755 "$t" "$root/tests/"
+	done
+	for t in $(sed -n 's/^TEST_GEN_PROGS_EXTENDED := //p' <<<"$vars"); do
+		install -m 755 "$t" "$root/bin/"
 	done
 fi
 
 # The demo program, against the same headers, when the series has the device
-if [ -f "$BUILD/$arch/usr/include/linux/iopf_test.h" ]; then
-	"$cc" -Wall -Werror -O2 -static -isystem "$BUILD/$arch/usr/include" \
+if [ -f "$kdir/usr/include/linux/iopf_test.h" ]; then
+	"$cc" -Wall -Werror -O2 -static -isystem "$kdir/usr/include" \
 		-o "$root/bin/iopf-demo" "$TOP/guest/iopf-demo.c"
 fi
 
-(cd "$root" && find . | sort | cpio -o -H newc --quiet) >"$BUILD/initramfs-$arch.cpio"
+(cd "$root" && find . | sort | cpio -o -H newc --quiet) >"$root.cpio"
 echo "initramfs: $(ls "$root/tests" | wc -l) test program(s)," \
-     "$(du -k "$BUILD/initramfs-$arch.cpio" | cut -f1) KiB"
+     "$(du -k "$root.cpio" | cut -f1) KiB"

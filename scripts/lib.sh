@@ -82,3 +82,12 @@ check_config() {
 	done < <(grep -v '^#\|^$' "$1")
 	return $bad
 }
+
+# kernel_dir ARCH: where the guest kernel of the current KVARIANT is built
+kernel_dir() {
+	if [ "${KVARIANT:-test}" = bench ]; then
+		echo "$BUILD/$1-bench"
+	else
+		echo "$BUILD/$1"
+	fi
+}

@@ -3,6 +3,7 @@
 # guest checks and the IOPF selftests, power off, and judge the run from
 # the console log: TAP results, kernel splats, and a guest that finishes.
 #   vmtest.sh ARCH [test|demo]
+#   KVARIANT=bench vmtest.sh ARCH bench [iopf_bench options, comma-separated]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -11,8 +12,10 @@ mode=${2:-test}
 timeout=${VMTEST_TIMEOUT:-900}
 log=$BUILD/vmtest-$arch.log
 [ "$mode" = demo ] && log=$BUILD/demo-$arch.log
-kernel=$BUILD/$arch/kernel-image
-initrd=$BUILD/initramfs-$arch.cpio
+[ "$mode" = bench ] && log=$BUILD/bench-$arch.log
+kdir=$(kernel_dir "$arch")
+kernel=$kdir/kernel-image
+initrd=$BUILD/initramfs-${kdir##*/}.cpio
 [ -e "$kernel" ] || die "no kernel at $kernel: run 'make vmtest' or 'make demo'"
 [ -e "$initrd" ] || die "no initramfs at $initrd"
 
@@ -24,6 +27,7 @@ disk_sha=$(sha256sum "$disk" | cut -d' ' -f1)
 head -c 4194304 /dev/zero >>"$disk"
 
 cmdline="panic=-1 oops=panic vmtest.mode=$mode vmtest.disk_sha=$disk_sha"
+[ "$mode" = bench ] && cmdline="$cmdline vmtest.bench=${3:-}"
 case $arch in
 x86_64)
 	qemu=(qemu-system-x86_64 -M q35 -cpu max -smp 2 -m 2G
@@ -48,6 +52,13 @@ timeout --foreground -k 10 "$timeout" "${qemu[@]}" -accel tcg -nodefaults \
 	</dev/null >"$log" 2>&1 || rc=$?
 echo "vmtest: guest ran $(( $(date +%s) - start ))s"
 tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+
+if [ "$mode" = bench ]; then
+	grep -q '^vmtest: end' "$log" || die "the guest did not finish: see $log"
+	"$TOP/scripts/splat.sh" "$log" || die "the kernel reported a problem: see $log"
+	! grep -q '^bench: FAILED' "$log" || die "the benchmark failed: see $log"
+	exit 0
+fi
 
 if [ "$mode" = demo ]; then
 	sed -n '/^vmtest: begin/,/^vmtest: end/{s/^demo: \{0,1\}//p}' "$log" |

@@ -1,0 +1,72 @@
+#!/bin/bash
+# make bench: build the benchmark kernel (the vmtest kernel without debug
+# options), boot it in the ARCH guest, run iopf_bench there, and report:
+# the table on stdout and in build/bench.txt, the results with their raw
+# samples in build/bench.json, and plots in build/ when gnuplot is there.
+#   bench.sh ARCH        BENCH_ARGS="-r,9,-n,8192" to pass options
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+arch=${1:-x86_64}
+export KVARIANT=bench
+"$TOP/scripts/deps.sh" gnuplot-nox >/dev/null 2>&1 ||
+	echo "bench: gnuplot-nox not installed (run as root): no plots"
+"$TOP/scripts/build-kernel.sh" "$arch"
+"$TOP/scripts/initramfs.sh" "$arch"
+VMTEST_TIMEOUT=${VMTEST_TIMEOUT:-3600} \
+	"$TOP/scripts/vmtest.sh" "$arch" bench "${BENCH_ARGS:-}"
+
+log=$BUILD/bench-$arch.log
+json=$BUILD/bench.json
+sed -n 's/^benchjson: //p' "$log" >"$json"
+sed -n '/^vmtest: begin/,/^vmtest: end/p' "$log" |
+	grep -v '^vmtest:\|^benchjson:\|^\[' >"$BUILD/bench.txt"
+{
+	echo "bench: $arch guest, kernel $(cat "$BUILD/linux.version") with" \
+	     "$(series_files | wc -l) patches, QEMU TCG"
+	cat "$BUILD/bench.txt"
+} | tee "$BUILD/bench.txt.tmp"
+mv "$BUILD/bench.txt.tmp" "$BUILD/bench.txt"
+for key in iopf_over_cpu_per_page lookup_1024_over_1 churn_over_quiet; do
+	grep -q "\"$key\": {" "$json" || die "$key missing from $json"
+done
+echo "bench: results in ${json#"$TOP"/} and build/bench.txt"
+
+command -v gnuplot >/dev/null || exit 0
+
+# samples KEY: the raw samples of KEY in bench.json, one per line
+samples() {
+	sed -n "s/^ *\"$1\": {.*\"samples\": \[\(.*\)\]}.*/\1/p" "$json" |
+		tr ',' '\n' | tr -d ' '
+}
+
+samples latency_us | sort -g | awk '{ v[NR] = $1 } END {
+	for (i = 1; i <= NR; i++) print v[i], i / NR }' >"$BUILD/bench-latency.dat"
+for n in 1 16 64 256 1024; do
+	s=$(samples "faults_per_second_$n" | sort -g)
+	[ -n "$s" ] || continue
+	echo "$n $(echo "$s" | awk '{ v[NR] = $1 } END {
+		print v[int((NR + 1) / 2)], v[1], v[NR] }')"
+done >"$BUILD/bench-scaling.dat"
+
+gnuplot <<PLOT
+set terminal pngcairo size 900,500 noenhanced
+set output "$BUILD/bench-latency.png"
+set title "Device fault round trip (one-group submission), $arch TCG guest"
+set xlabel "microseconds"
+set ylabel "fraction of faults"
+set logscale x
+set grid
+plot "$BUILD/bench-latency.dat" using 1:2 with lines lw 2 title "CDF"
+set output "$BUILD/bench-scaling.png"
+set title "Device fault throughput against PASIDs bound to the device"
+set xrange [0.7:1500]
+unset logscale x
+set logscale x 2
+set xlabel "PASIDs bound (one process each)"
+set ylabel "faults per second"
+set yrange [0:*]
+plot "$BUILD/bench-scaling.dat" using 1:2:3:4 with yerrorlines lw 2 \
+	title "median, min-max"
+PLOT
+echo "bench: plots in build/bench-latency.png and build/bench-scaling.png"
