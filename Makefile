@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 S := scripts
 
-.PHONY: all deps tree export kunit vmtest vmtest-kernel demo bench checkpatch series-check check help
+.PHONY: all deps tree export kunit vmtest vmtest-kernel demo bench bench-profile checkpatch series-check check help
 
 all: help
 
@@ -18,6 +18,7 @@ help:
 	@echo "make vmtest      boot the ARCH=$(ARCH) guest, run the selftests, parse TAP"
 	@echo "make series-check  build every patch on its own, x86_64 and arm64, W=1"
 	@echo "make bench       IOPF benchmark in the ARCH guest: ratios to build/bench.json"
+	@echo "make bench-profile  where a fault's time goes (ftrace function profiler)"
 
 deps:
 	@$(S)/deps.sh
@@ -52,6 +53,9 @@ demo: vmtest-kernel
 
 bench: deps build/linux/.git
 	@$(S)/bench.sh $(ARCH)
+
+bench-profile: deps build/linux/.git
+	@KVARIANT=profile $(S)/bench.sh $(ARCH)
 
 check: deps
 	@$(S)/check.sh

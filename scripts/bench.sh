@@ -4,11 +4,17 @@
 # the table on stdout and in build/bench.txt, the results with their raw
 # samples in build/bench.json, and plots in build/ when gnuplot is there.
 #   bench.sh ARCH        BENCH_ARGS="-r,9,-n,8192" to pass options
+# With KVARIANT=profile (make bench-profile), the anonymous-memory ratio
+# only, on a kernel with ftrace's function profiler: time per call of the
+# fault path's functions, in build/bench-profile.txt.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:-x86_64}
-export KVARIANT=bench
+export KVARIANT=${KVARIANT:-bench}
+# 21 repetitions: a TCG guest on a small host is noisy, the median is not
+[ "$KVARIANT" = profile ] && BENCH_ARGS=${BENCH_ARGS:--a,-r,3}
+BENCH_ARGS=${BENCH_ARGS:--r,21}
 "$TOP/scripts/deps.sh" gnuplot-nox >/dev/null 2>&1 ||
 	echo "bench: gnuplot-nox not installed (run as root): no plots"
 "$TOP/scripts/build-kernel.sh" "$arch"
@@ -18,6 +24,20 @@ VMTEST_TIMEOUT=${VMTEST_TIMEOUT:-3600} \
 
 log=$BUILD/bench-$arch.log
 json=$BUILD/bench.json
+if [ "$KVARIANT" = profile ]; then
+	sed -n '/^vmtest: begin/,/^vmtest: end/p' "$log" | grep -v '^vmtest:\|^\[' |
+		grep -v '^profile:' | grep -v '^benchjson:'
+	# Both CPUs' tables, merged per function: calls, total us, us per call
+	sed -n 's/^profile: *//p' "$log" | awk '
+		$1 ~ /^[a-z_]/ && $2 ~ /^[0-9]+$/ {
+			calls[$1] += $2; us[$1] += $3 }
+		END { for (f in calls) printf "%-28s %10d %14.1f %10.2f\n",
+			f, calls[f], us[f], us[f] / calls[f] }' |
+		sort -k3 -g -r >"$BUILD/bench-profile.txt"
+	printf '%-28s %10s %14s %10s\n' function calls total_us us_per_call
+	cat "$BUILD/bench-profile.txt"
+	exit 0
+fi
 sed -n 's/^benchjson: //p' "$log" >"$json"
 sed -n '/^vmtest: begin/,/^vmtest: end/p' "$log" |
 	grep -v '^vmtest:\|^benchjson:\|^\[' >"$BUILD/bench.txt"

@@ -3,8 +3,9 @@
 # build/$ARCH, from allnoconfig plus the fragments in configs/.  With
 # KVARIANT=bench, the benchmark kernel in build/$ARCH-bench: the same
 # kernel without the debug options and the boot-time KUnit suites, which
-# would skew the timing.
-#   [KVARIANT=bench] build-kernel.sh ARCH [extra fragment...]
+# would skew the timing; with KVARIANT=profile, that kernel plus ftrace's
+# function profiler, in build/$ARCH-profile.
+#   [KVARIANT=bench|profile] build-kernel.sh ARCH [extra fragment...]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,10 +20,11 @@ esac
 
 out=$(kernel_dir "$arch")
 mkdir -p "$out"
-if [ "${KVARIANT:-test}" = bench ]; then
+if [ "${KVARIANT:-test}" != test ]; then
 	grep -v KUNIT "$TOP/configs/base.config" >"$out/base-nokunit.config"
 	frags=("$out/base-nokunit.config" "$TOP/configs/$arch.config"
 	       "$TOP/configs/bench.config" "$@")
+	[ "$KVARIANT" = profile ] && frags+=("$TOP/configs/profile.config")
 else
 	frags=("$TOP/configs/base.config" "$TOP/configs/$arch.config"
 	       "$TOP/configs/debug.config" "$@")

@@ -85,9 +85,8 @@ check_config() {
 
 # kernel_dir ARCH: where the guest kernel of the current KVARIANT is built
 kernel_dir() {
-	if [ "${KVARIANT:-test}" = bench ]; then
-		echo "$BUILD/$1-bench"
-	else
-		echo "$BUILD/$1"
-	fi
+	case ${KVARIANT:-test} in
+	bench|profile) echo "$BUILD/$1-$KVARIANT" ;;
+	*) echo "$BUILD/$1" ;;
+	esac
 }
