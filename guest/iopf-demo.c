@@ -32,6 +32,75 @@ static int resident(void *base, int pages)
 	return n;
 }
 
+/* The IOPF tracepoints of the series, in the iommu trace system */
+static const char * const events[] = {
+	"iopf_report", "iopf_handle_group", "iopf_page_response",
+};
+
+static int trace_events(const char *on)
+{
+	char path[128];
+	int i, n = 0;
+	FILE *f;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path),
+			 "/sys/kernel/debug/tracing/events/iommu/%s/enable",
+			 events[i]);
+		f = fopen(path, "w");
+		if (!f)
+			continue;
+		n += fputs(on, f) >= 0;
+		fclose(f);
+	}
+	return n;
+}
+
+/* The first trace lines of PRG index 0's page request, then a count */
+static void show_trace(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/tracing/trace", "r");
+	int count[3] = { 0 }, shown = 0, i;
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		for (i = 0; i < 3; i++) {
+			char *p = strstr(line, events[i]);
+
+			if (!p || p[strlen(events[i])] != ':')
+				continue;
+			count[i]++;
+			if (shown < 3 && strstr(p, " grpid=0 ")) {
+				printf("demo:      %s", p);
+				shown++;
+			}
+		}
+	}
+	fclose(f);
+	printf("demo:    In all: %d iopf_report, %d iopf_handle_group, %d iopf_page_response events.\n",
+	       count[0], count[1], count[2]);
+}
+
+/* The IOPF queue's counters for the device, from debugfs */
+static void show_counters(unsigned int id)
+{
+	char path[96], line[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/iommu/iopf/iopf-test%u", id);
+	f = fopen(path, "r");
+	if (!f) {
+		printf("demo:    (no %s: CONFIG_IOMMU_DEBUGFS off)\n", path);
+		return;
+	}
+	printf("demo:    What the kernel's IOPF queue counted for the device, in %s:\n", path);
+	while (fgets(line, sizeof(line), f))
+		printf("demo:      %s", line);
+	fclose(f);
+}
+
 static const char *resp_name(uint32_t resp)
 {
 	switch (resp) {
@@ -39,6 +108,7 @@ static const char *resp_name(uint32_t resp)
 	case IOPF_TEST_RESP_INVALID: return "INVALID";
 	case IOPF_TEST_RESP_FAILURE: return "FAILURE";
 	case IOPF_TEST_RESP_TIMEOUT: return "TIMEOUT";
+	case IOPF_TEST_RESP_REFUSED: return "REFUSED";
 	default: return "?";
 	}
 }
@@ -50,7 +120,7 @@ int main(void)
 	struct iopf_test_stats st = { .size = sizeof(st) };
 	struct iopf_test_submit sub = { .size = sizeof(sub) };
 	uint64_t *mem, *ro, *hole;
-	int fd, i, res, ok = 1;
+	int fd, i, res, ok = 1, traced;
 
 	psz = sysconf(_SC_PAGESIZE);
 	fd = open("/dev/iopf-test", O_RDWR);
@@ -97,6 +167,7 @@ int main(void)
 	printf("demo:    The device writes a value to each page. Its ATC has no translation,\n");
 	printf("demo:    so it sends %d page requests (PRI), one group each, plus a write\n", NPAGES);
 	printf("demo:    to a read-only page and a read of an unmapped address.\n");
+	traced = trace_events("1");
 	sub.nr_reqs = NPAGES + 2;
 	sub.timeout_ms = 10000;
 	sub.reqs = (uintptr_t)reqs;
@@ -118,6 +189,12 @@ int main(void)
 
 	if (ioctl(fd, IOPF_TEST_IOC_STATS, &st))
 		return 1;
+	if (traced) {
+		trace_events("0");
+		printf("demo:    The tracepoints saw each request reported, its group handled, and answered:\n");
+		show_trace();
+	}
+	show_counters(st.id);
 	printf("demo:    The device's counters: %llu page requests, %llu responses:\n",
 	       (unsigned long long)st.requests, (unsigned long long)st.responses);
 	printf("demo:      %llu SUCCESS, %llu INVALID, %llu FAILURE, %llu timed out\n",

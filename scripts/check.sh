@@ -43,6 +43,8 @@ if [ "$tree_ok" -eq 0 ]; then
 	if part build "$TOP/scripts/build-kernel.sh" x86_64 &&
 	   part initramfs "$TOP/scripts/initramfs.sh" x86_64; then
 		part vmtest "$TOP/scripts/vmtest.sh" x86_64 test
+		# A minute of hostile page requests; 'make stress' runs longer
+		part stress "$TOP/scripts/vmtest.sh" x86_64 stress -t,60,-j,4
 	fi
 fi
 

@@ -49,6 +49,8 @@ else
 		git init -q -b master
 		git config core.abbrev 12
 		git config gc.auto 0
+		git config user.name "IOPF Series Team"
+		git config user.email iopf-series@example.org
 		git add -A -f .
 		GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" \
 		GIT_COMMITTER_DATE="2026-01-01T00:00:00Z" \

@@ -4,6 +4,7 @@
 # the console log: TAP results, kernel splats, and a guest that finishes.
 #   vmtest.sh ARCH [test|demo]
 #   KVARIANT=bench vmtest.sh ARCH bench [iopf_bench options, comma-separated]
+#   vmtest.sh ARCH stress [iopf_stress options, comma-separated]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -13,6 +14,7 @@ timeout=${VMTEST_TIMEOUT:-900}
 log=$BUILD/vmtest-$arch.log
 [ "$mode" = demo ] && log=$BUILD/demo-$arch.log
 [ "$mode" = bench ] && log=$BUILD/bench-$arch.log
+[ "$mode" = stress ] && log=$BUILD/stress-$arch.log
 kdir=$(kernel_dir "$arch")
 kernel=$kdir/kernel-image
 initrd=$BUILD/initramfs-${kdir##*/}.cpio
@@ -28,6 +30,7 @@ head -c 4194304 /dev/zero >>"$disk"
 
 cmdline="panic=-1 oops=panic vmtest.mode=$mode vmtest.disk_sha=$disk_sha"
 [ "$mode" = bench ] && cmdline="$cmdline vmtest.bench=${3:-}"
+[ "$mode" = stress ] && cmdline="$cmdline vmtest.stress=${3:-}"
 case $arch in
 x86_64)
 	qemu=(qemu-system-x86_64 -M q35 -cpu max -smp 2 -m 2G
@@ -58,6 +61,24 @@ if [ "$mode" = bench ]; then
 	"$TOP/scripts/splat.sh" "$log" || die "the kernel reported a problem: see $log"
 	! grep -q '^bench: FAILED' "$log" || die "the benchmark failed: see $log"
 	exit 0
+fi
+
+if [ "$mode" = stress ]; then
+	# stress-core: from the guest's program; splats: from the console
+	sed -n 's/^stress: /stress: guest: /p' "$log"
+	core=$(sed -n 's/^stress-core: //p' "$log" | tail -1)
+	leaks=$(sed -n 's/^stress-guest: leaks=//p' "$log" | tail -1)
+	splats=$("$TOP/scripts/splat.sh" "$log" |
+		sed -n 's/^splat: \([0-9]*\) line.*/\1/p' || true)
+	"$TOP/scripts/splat.sh" "$log" | sed -n '2,$p' || true
+	grep -q '^vmtest: end' "$log" ||
+		echo "stress: the guest did not finish (qemu exit $rc): see ${log#"$TOP"/}"
+	[ -n "$core" ] || core="requests=0 responses=0 lost=unknown double=unknown"
+	echo "stress: $core splats=${splats:-0} leaks=${leaks:-unknown}"
+	grep -q '^vmtest: end' "$log" &&
+		[[ "$core" == *" lost=0 double=0" ]] &&
+		[ "${splats:-0}" = 0 ] && [ "${leaks:-}" = 0 ]
+	exit
 fi
 
 if [ "$mode" = demo ]; then
