@@ -35,3 +35,4 @@ for f in "$tmp"/*.patch; do
 done
 echo "tested-on: $(cat "$BUILD/linux.version")" >"$PATCHES/BASE"
 echo "export: $n patch(es) written to patches/"
+"$TOP/scripts/cover-letter.sh"
