@@ -15,6 +15,7 @@ arm64)	cc=aarch64-linux-gnu-gcc; bb=$BUILD/busybox-arm64/bin/busybox
 	cross=aarch64-linux-gnu- ; karch=arm64 ;;
 *)	die "unknown ARCH $arch" ;;
 esac
+[ "$arch" = arm64 ] && [ ! -x "$bb" ] && "$TOP/scripts/busybox-arm64.sh"
 [ -x "$bb" ] || die "no static busybox for $arch at $bb"
 
 kdir=$(kernel_dir "$arch")
