@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 S := scripts
 
-.PHONY: all deps tree export kunit vmtest vmtest-kernel demo bench bench-profile stress checkpatch series-check check help
+.PHONY: all deps tree export kunit vmtest vmtest-kernel demo bench bench-profile stress checkpatch docs-check series-check check help
 
 all: help
 
@@ -19,6 +19,7 @@ help:
 	@echo "make series-check  build every patch on its own, x86_64 and arm64, W=1"
 	@echo "make bench       IOPF benchmark in the ARCH guest: ratios to build/bench.json"
 	@echo "make bench-profile  where a fault's time goes (ftrace function profiler)"
+	@echo "make docs-check  the series' documentation page through Sphinx, warnings as errors"
 	@echo "make stress      hostile page requests in the ARCH guest for STRESS_SECONDS (600)"
 
 deps:
@@ -35,6 +36,9 @@ build/linux/.git:
 
 checkpatch: deps build/linux/.git
 	@$(S)/checkpatch.sh
+
+docs-check: deps build/linux/.git
+	@$(S)/docs-check.sh
 
 series-check: deps build/linux/.git
 	@$(S)/series-check.sh

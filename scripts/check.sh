@@ -38,6 +38,7 @@ part tree "$TOP/scripts/tree.sh"
 tree_ok=$?
 if [ "$tree_ok" -eq 0 ]; then
 	part checkpatch "$TOP/scripts/checkpatch.sh"
+	part docs "$TOP/scripts/docs-check.sh"
 	part series-check "$TOP/scripts/series-check.sh"
 	part kunit "$TOP/scripts/kunit.sh"
 	if part build "$TOP/scripts/build-kernel.sh" x86_64 &&
