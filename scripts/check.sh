@@ -47,6 +47,11 @@ if [ "$tree_ok" -eq 0 ]; then
 		# A minute of hostile page requests; 'make stress' runs longer
 		part stress "$TOP/scripts/vmtest.sh" x86_64 stress -t,60,-j,4
 	fi
+	# The arm64 guest: QEMU virt with an SMMUv3
+	if part build-arm64 "$TOP/scripts/build-kernel.sh" arm64 &&
+	   part initramfs-arm64 "$TOP/scripts/initramfs.sh" arm64; then
+		part vmtest-arm64 "$TOP/scripts/vmtest.sh" arm64 test
+	fi
 fi
 
 echo "=== check: summary ($(( $(date +%s) - start ))s)"

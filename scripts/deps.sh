@@ -10,7 +10,7 @@ pkgs=(
 	linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev ccache
 	python3 python3-ply python3-git cpio xz-utils git busybox-static
 	qemu-system-x86 qemu-system-arm ipxe-qemu gcc-aarch64-linux-gnu
-	libc6-dev-arm64-cross python3-sphinx
+	libc6-dev-arm64-cross python3-sphinx sparse
 	"$@"
 )
 

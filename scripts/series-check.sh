@@ -1,6 +1,7 @@
 #!/bin/bash
 # Build every patch of the series on its own (bisectability), for x86_64
-# and arm64, with the SVA drivers and their users enabled. Each patch
+# and arm64, with the SVA drivers and their users enabled; then run sparse
+# (C=2) at base and with the whole series, which must add no warning. Each patch
 # compiles the directories the series touches with W=1 (which also runs
 # kernel-doc on them); a warning that the same build at 'base' did not
 # have fails the patch.
@@ -76,6 +77,28 @@ for arch in "${arches[@]}"; do
 			passed=$((passed + 1))
 		fi
 	done
+
+	# sparse (C=2: every file of the directories) at base and with the
+	# whole series: the series must add no sparse warning.
+	for c in base "${commits[-1]}"; do
+		git -C "$src" checkout -q --detach "$c"
+		kmake KCONFIG_ALLCONFIG="$out/fragment.config" allnoconfig \
+			>/dev/null 2>&1
+		# shellcheck disable=SC2086
+		kmake C=2 $dirs >"$out/sparse.log" 2>&1 || true
+		grep -E '(warning|error):' "$out/sparse.log" |
+			sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u >"$out/sparse.$c"
+	done
+	new=$(comm -13 "$out/sparse.base" "$out/sparse.${commits[-1]}")
+	if [ -n "$new" ]; then
+		echo "series-check: $arch: FAIL (new sparse warnings)"
+		printf '%s\n' "$new" | head -10 | sed 's/^/series-check:   /'
+		failed=$((failed + 1))
+	else
+		echo "series-check: $arch: ok: sparse adds no warning" \
+			"($(wc -l <"$out/sparse.base") at base)"
+		passed=$((passed + 1))
+	fi
 done
 git -C "$src" checkout -q --detach base
 echo "series-check: $passed passed, $failed failed"

@@ -133,5 +133,8 @@ else
 	failed=$((failed + 1))
 fi
 
-echo "vmtest: $passed passed, $failed failed, $skipped skipped"
+# The x86_64 guest reports as 'vmtest', the others as 'vmtest-ARCH'
+tag=vmtest
+[ "$arch" = x86_64 ] || tag=vmtest-$arch
+echo "$tag: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
