@@ -45,5 +45,30 @@ if ! "$TREE/scripts/kernel-doc" -none "$TREE/drivers/iommu/io-pgfault.c" \
 else
 	passed=$((passed + 1))
 fi
+# kernel-doc -none on every C file and header the series touches, at base
+# and with the series: the series must add no kernel-doc warning.
+kd=$out/kernel-doc
+mkdir -p "$kd/base" "$kd/head"
+files=$(git -C "$TREE" diff --name-only --diff-filter=AM base..HEAD -- \
+	'*.c' '*.h' | grep -v '^tools/' || true)
+for f in $files; do
+	mkdir -p "$kd/base/$(dirname "$f")" "$kd/head/$(dirname "$f")"
+	git -C "$TREE" show "base:$f" >"$kd/base/$f" 2>/dev/null || : >"$kd/base/$f"
+	git -C "$TREE" show "HEAD:$f" >"$kd/head/$f"
+done
+for side in base head; do
+	(cd "$kd/$side" && for f in $files; do
+		"$TREE/scripts/kernel-doc" -none "$f" 2>&1
+	done) | sed -E 's/:[0-9]+:/:/' | sort -u >"$kd/$side.log"
+done
+new=$(comm -13 "$kd/base.log" "$kd/head.log")
+if [ -n "$new" ]; then
+	printf '%s\n' "$new" | sed 's/^/docs: kernel-doc: /'
+	echo "docs: FAIL: kernel-doc warnings added by the series"
+	failed=$((failed + 1))
+else
+	echo "docs: ok: kernel-doc -none adds no warning on the $(wc -w <<<"$files") files the series touches"
+	passed=$((passed + 1))
+fi
 echo "docs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
