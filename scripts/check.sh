@@ -1,7 +1,8 @@
 #!/bin/bash
 # make check: the full gate CI runs.  Every part runs even when an earlier
 # one failed (except what cannot run without a tree); the counts of all
-# parts are summed in the last line, 'check: N passed, N failed'.
+# parts are summed in 'check: N passed, N failed', then repeated as the
+# plain last line 'N passed, N failed'.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -57,4 +58,6 @@ fi
 echo "=== check: summary ($(( $(date +%s) - start ))s)"
 printf '  %s\n' "${parts[@]}"
 echo "check: $passed passed, $failed failed"
+# The plain last line CI reads
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
