@@ -24,6 +24,28 @@ fi
 commits=(base $(git -C "$TREE" rev-list --reverse base..HEAD))
 
 passed=0 failed=0
+
+# judge WHAT BASE NEW: compare two sorted warning lists; a line only in NEW
+# is a warning the series added, and fails WHAT.
+judge() {
+	local what=$1 new
+	new=$(comm -13 "$2" "$3")
+	if [ -n "$new" ]; then
+		echo "series-check: $arch: FAIL (new warnings): $what"
+		printf '%s\n' "$new" | head -10 | sed 's/^/series-check:   /'
+		failed=$((failed + 1))
+	else
+		echo "series-check: $arch: ok: $what"
+		passed=$((passed + 1))
+	fi
+}
+
+# Warnings of a build log, without line numbers, so that moved code
+# compares equal.
+warnings() {
+	grep -E "$1" "$2" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
+}
+
 for arch in "${arches[@]}"; do
 	case $arch in
 	x86_64) karch=x86_64; cross=; dirs=$dirs_x86_64 ;;
@@ -63,19 +85,9 @@ for arch in "${arches[@]}"; do
 			failed=$((failed + 1))
 			continue
 		fi
-		# Warnings, without line numbers, so that moved code compares equal.
-		grep -E 'warning:' "$log" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u \
-			>"$out/warnings.$c"
-		[ "$c" = base ] && continue
-		new=$(comm -13 "$out/warnings.base" "$out/warnings.$c")
-		if [ -n "$new" ]; then
-			echo "series-check: $arch: FAIL (new warnings): $subject"
-			printf '%s\n' "$new" | head -10 | sed 's/^/series-check:   /'
-			failed=$((failed + 1))
-		else
-			echo "series-check: $arch: ok: $subject"
-			passed=$((passed + 1))
-		fi
+		warnings 'warning:' "$log" >"$out/warnings.$c"
+		[ "$c" = base ] ||
+			judge "$subject" "$out/warnings.base" "$out/warnings.$c"
 	done
 
 	# sparse (C=2: every file of the directories) at base and with the
@@ -86,19 +98,10 @@ for arch in "${arches[@]}"; do
 			>/dev/null 2>&1
 		# shellcheck disable=SC2086
 		kmake C=2 $dirs >"$out/sparse.log" 2>&1 || true
-		grep -E '(warning|error):' "$out/sparse.log" |
-			sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u >"$out/sparse.$c"
+		warnings '(warning|error):' "$out/sparse.log" >"$out/sparse.$c"
 	done
-	new=$(comm -13 "$out/sparse.base" "$out/sparse.${commits[-1]}")
-	if [ -n "$new" ]; then
-		echo "series-check: $arch: FAIL (new sparse warnings)"
-		printf '%s\n' "$new" | head -10 | sed 's/^/series-check:   /'
-		failed=$((failed + 1))
-	else
-		echo "series-check: $arch: ok: sparse adds no warning" \
-			"($(wc -l <"$out/sparse.base") at base)"
-		passed=$((passed + 1))
-	fi
+	judge "sparse ($(wc -l <"$out/sparse.base") finding(s) at base)" \
+		"$out/sparse.base" "$out/sparse.${commits[-1]}"
 done
 git -C "$src" checkout -q --detach base
 echo "series-check: $passed passed, $failed failed"
