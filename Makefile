@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 S := scripts
 
-.PHONY: all deps tree export kunit vmtest vmtest-kernel demo bench bench-profile stress checkpatch docs-check series-check check help
+.PHONY: all deps tree export kunit vmtest vmtest-kernel demo bench bench-profile stress checkpatch docs-check kconfig-check series-check check help
 
 all: help
 
@@ -20,6 +20,7 @@ help:
 	@echo "make bench       IOPF benchmark in the ARCH guest: ratios to build/bench.json"
 	@echo "make bench-profile  where a fault's time goes (ftrace function profiler)"
 	@echo "make docs-check  the series' documentation page through Sphinx, warnings as errors"
+	@echo "make kconfig-check  the test device stays out of allmodconfig and production configs"
 	@echo "make stress      hostile page requests in the ARCH guest for STRESS_SECONDS (600)"
 
 deps:
@@ -39,6 +40,9 @@ checkpatch: deps build/linux/.git
 
 docs-check: deps build/linux/.git
 	@$(S)/docs-check.sh
+
+kconfig-check: deps build/linux/.git
+	@$(S)/kconfig-check.sh
 
 series-check: deps build/linux/.git
 	@$(S)/series-check.sh

@@ -40,6 +40,7 @@ tree_ok=$?
 if [ "$tree_ok" -eq 0 ]; then
 	part checkpatch "$TOP/scripts/checkpatch.sh"
 	part docs "$TOP/scripts/docs-check.sh"
+	part kconfig "$TOP/scripts/kconfig-check.sh"
 	part series-check "$TOP/scripts/series-check.sh"
 	part kunit "$TOP/scripts/kunit.sh"
 	if part build "$TOP/scripts/build-kernel.sh" x86_64 &&
