@@ -22,7 +22,8 @@ out=$(kernel_dir "$arch")
 mkdir -p "$out"
 if [ "${KVARIANT:-test}" != test ]; then
 	grep -v KUNIT "$TOP/configs/base.config" >"$out/base-nokunit.config"
-	frags=("$out/base-nokunit.config" "$TOP/configs/$arch.config"
+	grep -v KUNIT "$TOP/configs/$arch.config" >"$out/$arch-nokunit.config"
+	frags=("$out/base-nokunit.config" "$out/$arch-nokunit.config"
 	       "$TOP/configs/bench.config" "$@")
 	[ "$KVARIANT" = profile ] && frags+=("$TOP/configs/profile.config")
 else

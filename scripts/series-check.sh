@@ -13,7 +13,7 @@ set -uo pipefail
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(x86_64 arm64)
 src=$BUILD/series-src
-dirs_x86_64="drivers/iommu/ drivers/dma/idxd/ drivers/misc/uacce/"
+dirs_x86_64="drivers/iommu/ drivers/dma/idxd/ drivers/misc/uacce/ arch/x86/mm/"
 dirs_arm64="drivers/iommu/ drivers/misc/uacce/ drivers/crypto/hisilicon/"
 
 # A worktree of the kernel tree, so that build/linux stays as it is.
