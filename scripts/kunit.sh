@@ -15,6 +15,7 @@ rc=0
 	python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 		--kunitconfig="$TOP/configs/iopf.kunitconfig" \
 		--build_dir="$out" --jobs="$JOBS" --timeout=600 \
+		--qemu_args="-cpu qemu64,+pdpe1gb" \
 		--make_options "CC=ccache gcc"
 ) 2>&1 | tee "$log" || rc=$?
 

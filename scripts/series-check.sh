@@ -13,7 +13,7 @@ set -uo pipefail
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(x86_64 arm64)
 src=$BUILD/series-src
-dirs_x86_64="drivers/iommu/ drivers/dma/idxd/ drivers/misc/uacce/ arch/x86/mm/"
+dirs_x86_64="drivers/iommu/ drivers/dma/idxd/ drivers/misc/uacce/ arch/x86/mm/ mm/kasan/"
 dirs_arm64="drivers/iommu/ drivers/misc/uacce/ drivers/crypto/hisilicon/"
 
 # A worktree of the kernel tree, so that build/linux stays as it is.
@@ -41,9 +41,10 @@ judge() {
 }
 
 # Warnings of a build log, without line numbers, so that moved code
-# compares equal.
+# compares equal: "file:line:col:" from the compiler, "file:line:" from
+# kernel-doc.
 warnings() {
-	grep -E "$1" "$2" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u
+	grep -E "$1" "$2" | sed -E 's/:[0-9]+(:[0-9]+)?:/:/' | sort -u
 }
 
 for arch in "${arches[@]}"; do
