@@ -47,7 +47,7 @@ sed -n '/^vmtest: begin/,/^vmtest: end/p' "$log" |
 	cat "$BUILD/bench.txt"
 } | tee "$BUILD/bench.txt.tmp"
 mv "$BUILD/bench.txt.tmp" "$BUILD/bench.txt"
-for key in iopf_over_cpu_per_page lookup_1024_over_1 churn_over_quiet kva_flush_1024_over_0 churn_over_hog scale_256_over_1_threads scale_256_over_1_procs p99_256_over_1_threads p99_behind_slow_over_quiet; do
+for key in iopf_over_cpu_per_page lookup_1024_over_1 churn_over_quiet kva_flush_1024_over_0 churn_over_hog scale_256_over_1_threads scale_256_over_1_procs p99_256_over_1_threads p99_behind_slow_over_quiet latency_cross_over_same_cpu pingpong_256_over_1_procs; do
 	grep -q "\"$key\": {" "$json" || die "$key missing from $json"
 done
 for key in allocs_per_fault work_items_per_group_batch; do
@@ -63,8 +63,26 @@ samples() {
 		tr ',' '\n' | tr -d ' '
 }
 
-samples latency_us | sort -g | awk '{ v[NR] = $1 } END {
-	for (i = 1; i <= NR; i++) print v[i], i / NR }' >"$BUILD/bench-latency.dat"
+# cdf KEY: the samples of KEY sorted, each with its cumulative fraction
+cdf() {
+	samples "$1" | sort -g | awk '{ v[NR] = $1 } END {
+		for (i = 1; i <= NR; i++) print v[i], i / NR }'
+}
+
+cdf latency_us >"$BUILD/bench-latency.dat"
+cdf latency_unpinned_us >"$BUILD/bench-latency-unpinned.dat"
+# Each repetition's samples, to see modes that come and go
+for key in iopf_over_cpu_per_page dev_us_per_page cpu_us_per_page; do
+	samples "$key" | awk '{ print NR, $1 }' >"$BUILD/bench-samples-$key.dat"
+done
+for mode in threads procs devs; do
+	for n in 1 4 16 64 256; do
+		s=$(samples "scale_${mode}_faults_per_second_$n" | sort -g)
+		[ -n "$s" ] || continue
+		echo "$n $(echo "$s" | awk '{ v[NR] = $1 } END {
+			print v[int((NR + 1) / 2)], v[1], v[NR] }')"
+	done >"$BUILD/bench-submitters-$mode.dat"
+done
 for n in 1 16 64 256 1024; do
 	s=$(samples "faults_per_second_$n" | sort -g)
 	[ -n "$s" ] || continue
@@ -80,7 +98,10 @@ set xlabel "microseconds"
 set ylabel "fraction of faults"
 set logscale x
 set grid
-plot "$BUILD/bench-latency.dat" using 1:2 with lines lw 2 title "CDF"
+plot "$BUILD/bench-latency.dat" using 1:2 with lines lw 2 \
+	title "submitter and workers on CPU 0", \
+	"$BUILD/bench-latency-unpinned.dat" using 1:2 with lines lw 2 \
+	title "not pinned"
 set output "$BUILD/bench-scaling.png"
 set title "Device fault throughput against PASIDs bound to the device"
 set xrange [0.7:1500]
@@ -91,5 +112,32 @@ set ylabel "faults per second"
 set yrange [0:*]
 plot "$BUILD/bench-scaling.dat" using 1:2:3:4 with yerrorlines lw 2 \
 	title "median, min-max"
+set output "$BUILD/bench-submitters.png"
+set title "Aggregate device fault throughput against concurrent submitters"
+set xrange [0.7:400]
+set xlabel "concurrent submitters"
+plot "$BUILD/bench-submitters-threads.dat" using 1:2:3:4 with yerrorlines \
+	lw 2 title "threads of one process, one device", \
+	"$BUILD/bench-submitters-procs.dat" using 1:2:3:4 with yerrorlines \
+	lw 2 title "processes, one device", \
+	"$BUILD/bench-submitters-devs.dat" using 1:2:3:4 with yerrorlines \
+	lw 2 title "processes, a device each"
+set output "$BUILD/bench-samples.png"
+set title "Each repetition of the per-page measurement"
+unset logscale x
+set xrange [0:*]
+set xlabel "repetition"
+set ylabel "microseconds per page"
+set y2label "device / CPU"
+set y2tics
+set yrange [0:*]
+set y2range [0:*]
+plot "$BUILD/bench-samples-dev_us_per_page.dat" using 1:2 with linespoints \
+	lw 2 title "device fault", \
+	"$BUILD/bench-samples-cpu_us_per_page.dat" using 1:2 with linespoints \
+	lw 2 title "CPU fault", \
+	"$BUILD/bench-samples-iopf_over_cpu_per_page.dat" using 1:2 axes x1y2 \
+	with linespoints lw 2 title "iopf_over_cpu_per_page (right axis)"
 PLOT
-echo "bench: plots in build/bench-latency.png and build/bench-scaling.png"
+echo "bench: plots in build/bench-latency.png, build/bench-scaling.png," \
+     "build/bench-submitters.png and build/bench-samples.png"
