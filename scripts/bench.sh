@@ -75,20 +75,24 @@ cdf latency_unpinned_us >"$BUILD/bench-latency-unpinned.dat"
 for key in iopf_over_cpu_per_page dev_us_per_page cpu_us_per_page; do
 	samples "$key" | awk '{ print NR, $1 }' >"$BUILD/bench-samples-$key.dat"
 done
-for mode in threads procs devs; do
-	for n in 1 4 16 64 256; do
-		s=$(samples "scale_${mode}_faults_per_second_$n" | sort -g)
+# levels PREFIX N...: for each N, "N median min max" of the key PREFIX$N
+levels() {
+	local prefix=$1 n s
+
+	shift
+	for n; do
+		s=$(samples "$prefix$n" | sort -g)
 		[ -n "$s" ] || continue
 		echo "$n $(echo "$s" | awk '{ v[NR] = $1 } END {
 			print v[int((NR + 1) / 2)], v[1], v[NR] }')"
-	done >"$BUILD/bench-submitters-$mode.dat"
+	done
+}
+
+for mode in threads procs devs; do
+	levels "scale_${mode}_faults_per_second_" 1 4 16 64 256 \
+		>"$BUILD/bench-submitters-$mode.dat"
 done
-for n in 1 16 64 256 1024; do
-	s=$(samples "faults_per_second_$n" | sort -g)
-	[ -n "$s" ] || continue
-	echo "$n $(echo "$s" | awk '{ v[NR] = $1 } END {
-		print v[int((NR + 1) / 2)], v[1], v[NR] }')"
-done >"$BUILD/bench-scaling.dat"
+levels faults_per_second_ 1 16 64 256 1024 >"$BUILD/bench-scaling.dat"
 
 gnuplot <<PLOT
 set terminal pngcairo size 900,500 noenhanced
