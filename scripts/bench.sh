@@ -47,7 +47,7 @@ sed -n '/^vmtest: begin/,/^vmtest: end/p' "$log" |
 	cat "$BUILD/bench.txt"
 } | tee "$BUILD/bench.txt.tmp"
 mv "$BUILD/bench.txt.tmp" "$BUILD/bench.txt"
-for key in iopf_over_cpu_per_page lookup_1024_over_1 churn_over_quiet kva_flush_1024_over_0 churn_over_hog scale_256_over_1_threads scale_256_over_1_procs p99_256_over_1_threads p99_behind_slow_over_quiet latency_cross_over_same_cpu pingpong_256_over_1_procs; do
+for key in iopf_over_cpu_per_page lookup_1024_over_1 churn_over_quiet kva_flush_1024_over_0 churn_over_hog scale_256_over_1_threads scale_256_over_1_procs scale_256_over_1_procs_1cpu cpufault_256_over_1_procs_1cpu p99_256_over_1_threads p99_behind_slow_over_quiet latency_cross_over_same_cpu pingpong_256_over_1_procs; do
 	grep -q "\"$key\": {" "$json" || die "$key missing from $json"
 done
 for key in allocs_per_fault work_items_per_group_batch; do
