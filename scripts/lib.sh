@@ -61,7 +61,10 @@ unexported_commits() {
 }
 
 # check_config FRAGMENT DOTCONFIG: every option FRAGMENT sets must have
-# survived Kconfig into DOTCONFIG; name the ones that did not.
+# survived Kconfig into DOTCONFIG; name the ones that did not.  When
+# FRAGMENT sets an option more than once, the last setting counts, as it
+# does for Kconfig ("# CONFIG_... is not set" included); such a line
+# itself is not checked, as a select elsewhere may override it.
 check_config() {
 	local line sym bad=0
 	while IFS= read -r line; do
@@ -79,7 +82,9 @@ check_config() {
 				bad=1
 			fi ;;
 		esac
-	done < <(grep -v '^#\|^$' "$1")
+	done < <(grep '^CONFIG_\|^# CONFIG_.* is not set$' "$1" | tac |
+		 awk '{ s = $1 == "#" ? $2 : $1; sub(/=.*/, "", s) }
+		      !seen[s]++ && $1 != "#"' | tac)
 	return $bad
 }
 
