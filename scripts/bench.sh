@@ -27,7 +27,8 @@ json=$BUILD/bench.json
 if [ "$KVARIANT" = profile ]; then
 	sed -n '/^vmtest: begin/,/^vmtest: end/p' "$log" | grep -v '^vmtest:\|^\[' |
 		grep -v '^profile:' | grep -v '^benchjson:'
-	# The CPUs' tables (one: see vmtest.sh), merged per function: calls, total us, us per call
+	# The tables of the guest's CPUs (one: see vmtest.sh), merged per
+	# function: calls, total us, us per call
 	sed -n 's/^profile: *//p' "$log" | awk '
 		$1 ~ /^[a-z_]/ && $2 ~ /^[0-9]+$/ {
 			calls[$1] += $2; us[$1] += $3 }

@@ -39,13 +39,13 @@ smp=2
 [ "${KVARIANT:-}" = profile ] && smp=1
 case $arch in
 x86_64)
-	qemu=(qemu-system-x86_64 -M q35 -cpu max -smp $smp -m 2G
+	qemu=(qemu-system-x86_64 -M q35 -cpu max -smp "$smp" -m 2G
 	      -device intel-iommu,intremap=on,x-scalable-mode=on,x-pasid-mode=on
 	      -drive "file=$disk,if=none,id=d0,format=raw,cache=unsafe"
 	      -device virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on)
 	cmdline="console=ttyS0 intel_iommu=on,sm_on $cmdline" ;;
 arm64)
-	qemu=(qemu-system-aarch64 -M virt,iommu=smmuv3 -cpu max -smp $smp -m 2G
+	qemu=(qemu-system-aarch64 -M virt,iommu=smmuv3 -cpu max -smp "$smp" -m 2G
 	      -drive "file=$disk,if=none,id=d0,format=raw,cache=unsafe"
 	      -device virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on)
 	cmdline="console=ttyAMA0 $cmdline" ;;
