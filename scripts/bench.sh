@@ -48,6 +48,12 @@ sed -n '/^vmtest: begin/,/^vmtest: end/p' "$log" |
 	cat "$BUILD/bench.txt"
 } | tee "$BUILD/bench.txt.tmp"
 mv "$BUILD/bench.txt.tmp" "$BUILD/bench.txt"
+# -c (make churn-ab): the churn ratios alone, no plots
+case ,$BENCH_ARGS, in
+*,-c,*)
+	grep -q '"churn_over_hog": {' "$json" || die "churn_over_hog missing from $json"
+	exit 0 ;;
+esac
 for key in iopf_over_cpu_per_page lookup_1024_over_1 churn_over_quiet kva_flush_1024_over_0 churn_over_hog scale_256_over_1_threads scale_256_over_1_procs scale_256_over_1_procs_1cpu cpufault_256_over_1_procs_1cpu p99_256_over_1_threads p99_behind_slow_over_quiet latency_cross_over_same_cpu pingpong_256_over_1_procs; do
 	grep -q "\"$key\": {" "$json" || die "$key missing from $json"
 done
