@@ -4,7 +4,7 @@
 ARCH ?= x86_64
 S := scripts
 
-.PHONY: all deps tree export kunit vmtest vmtest-kernel demo bench bench-profile churn-ab stress checkpatch docs-check kconfig-check series-check check help
+.PHONY: all deps tree export kunit vmtest vmtest-kernel demo bench bench-profile stress kcsan checkpatch docs-check kconfig-check series-check check help
 
 all: help
 
@@ -19,10 +19,10 @@ help:
 	@echo "make series-check  build every patch on its own, x86_64 and arm64, W=1"
 	@echo "make bench       IOPF benchmark in the ARCH guest: ratios to build/bench.json"
 	@echo "make bench-profile  where a fault's time goes (ftrace function profiler)"
-	@echo "make churn-ab    churn ratios only, boots alternating with AB_DIFF applied (AB_BOOTS, AB_REPS)"
 	@echo "make docs-check  the series' documentation page through Sphinx, warnings as errors"
 	@echo "make kconfig-check  the test device stays out of allmodconfig and production configs"
 	@echo "make stress      hostile page requests in the ARCH guest for STRESS_SECONDS (600)"
+	@echo "make kcsan       selftests and 300 s of stress on a KCSAN kernel; fails on any data race report"
 
 deps:
 	@$(S)/deps.sh
@@ -64,11 +64,11 @@ demo: vmtest-kernel
 bench: deps build/linux/.git
 	@$(S)/bench.sh $(ARCH)
 
-churn-ab: deps build/linux/.git
-	@$(S)/churn-ab.sh $(ARCH)
-
 stress: deps build/linux/.git
 	@$(S)/stress.sh $(ARCH)
+
+kcsan: deps build/linux/.git
+	@$(S)/kcsan.sh $(ARCH)
 
 bench-profile: deps build/linux/.git
 	@KVARIANT=profile $(S)/bench.sh $(ARCH)

@@ -4,8 +4,9 @@
 # KVARIANT=bench, the benchmark kernel in build/$ARCH-bench: the same
 # kernel without the debug options and the boot-time KUnit suites, which
 # would skew the timing; with KVARIANT=profile, that kernel plus ftrace's
-# function profiler, in build/$ARCH-profile.
-#   [KVARIANT=bench|profile] build-kernel.sh ARCH [extra fragment...]
+# function profiler, in build/$ARCH-profile; with KVARIANT=kcsan, the test
+# kernel with KCSAN instead of KASAN, in build/$ARCH-kcsan.
+#   [KVARIANT=bench|profile|kcsan] build-kernel.sh ARCH [extra fragment...]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +21,10 @@ esac
 
 out=$(kernel_dir "$arch")
 mkdir -p "$out"
-if [ "${KVARIANT:-test}" != test ]; then
+if [ "${KVARIANT:-test}" = kcsan ]; then
+	frags=("$TOP/configs/base.config" "$TOP/configs/$arch.config"
+	       "$TOP/configs/debug.config" "$TOP/configs/kcsan.config" "$@")
+elif [ "${KVARIANT:-test}" != test ]; then
 	grep -v KUNIT "$TOP/configs/base.config" >"$out/base-nokunit.config"
 	grep -v KUNIT "$TOP/configs/$arch.config" >"$out/$arch-nokunit.config"
 	frags=("$out/base-nokunit.config" "$out/$arch-nokunit.config"

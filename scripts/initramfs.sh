@@ -2,8 +2,10 @@
 # Build the busybox initramfs for the ARCH guest: static busybox, /init,
 # and the static kselftest binaries of tools/testing/selftests/iommu/ from
 # the patched tree (when the series has any): the tests in /tests, the
-# programs that are not tests (the benchmark) in /bin.  KVARIANT=bench
-# builds the benchmark guest's initramfs, with that kernel's headers.
+# programs that are not tests (iopf_stress) in /bin.  The harness's own
+# programs, the demo and the benchmark (bench/iopf_bench.c), go to /bin
+# too, built against the same headers.  KVARIANT=bench builds the
+# benchmark guest's initramfs, with that kernel's headers.
 #   [KVARIANT=bench] initramfs.sh ARCH
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -42,14 +44,24 @@ if [ -f "$st/Makefile" ]; then
 		install -m 755 "$t" "$root/tests/"
 	done
 	for t in $(sed -n 's/^TEST_GEN_PROGS_EXTENDED := //p' <<<"$vars"); do
+		# The benchmark is the harness's (below), even on a tree
+		# whose selftests still have one
+		case ${t##*/} in
+		iopf_bench) continue ;;
+		esac
 		install -m 755 "$t" "$root/bin/"
 	done
 fi
 
-# The demo program, against the same headers, when the series has the device
+# The demo program and the benchmark, against the same headers, when the
+# series has the device; the benchmark takes ARRAY_SIZE() from the tree's
+# kselftest.h
 if [ -f "$kdir/usr/include/linux/iopf_test.h" ]; then
 	"$cc" -Wall -Werror -O2 -static -isystem "$kdir/usr/include" \
 		-o "$root/bin/iopf-demo" "$TOP/guest/iopf-demo.c"
+	"$cc" -Wall -Werror -O2 -static -isystem "$kdir/usr/include" \
+		-I "$TREE/tools/testing/selftests" \
+		-o "$root/bin/iopf_bench" "$TOP/bench/iopf_bench.c" -lpthread
 fi
 
 (cd "$root" && find . | sort | cpio -o -H newc --quiet) >"$root.cpio"

@@ -91,7 +91,7 @@ check_config() {
 # kernel_dir ARCH: where the guest kernel of the current KVARIANT is built
 kernel_dir() {
 	case ${KVARIANT:-test} in
-	bench|profile) echo "$BUILD/$1-$KVARIANT" ;;
+	bench|profile|kcsan) echo "$BUILD/$1-$KVARIANT" ;;
 	*) echo "$BUILD/$1" ;;
 	esac
 }

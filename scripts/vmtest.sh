@@ -62,6 +62,21 @@ timeout --foreground -k 10 "$timeout" "${qemu[@]}" -accel tcg -nodefaults \
 echo "vmtest: guest ran $(( $(date +%s) - start ))s"
 tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 
+# What the splat check reads: the whole log, but for the KCSAN guest only
+# up to the guest's end. Its power-off then reports a data race of 6.1's
+# own (native_stop_other_cpus() reading cpu_online_mask while the other
+# CPU goes offline), after every test ran; it is listed, not counted.
+judged=$log
+if [ "${KVARIANT:-}" = kcsan ] && grep -q '^vmtest: end' "$log"; then
+	judged=$log.judged
+	sed '/^vmtest: end/q' "$log" >"$judged"
+	sed '1,/^vmtest: end/d' "$log" >"$log.after"
+	"$TOP/scripts/splat.sh" "$log.after" >/dev/null ||
+		echo "vmtest: after the guest's end, not judged:" \
+		     "$(grep -ac 'BUG: KCSAN' "$log.after") KCSAN report(s)" \
+		     "in ${log#"$TOP"/}"
+fi
+
 if [ "$mode" = bench ]; then
 	grep -q '^vmtest: end' "$log" || die "the guest did not finish: see $log"
 	"$TOP/scripts/splat.sh" "$log" || die "the kernel reported a problem: see $log"
@@ -74,9 +89,9 @@ if [ "$mode" = stress ]; then
 	sed -n 's/^stress: /stress: guest: /p' "$log"
 	core=$(sed -n 's/^stress-core: //p' "$log" | tail -1)
 	leaks=$(sed -n 's/^stress-guest: leaks=//p' "$log" | tail -1)
-	splats=$("$TOP/scripts/splat.sh" "$log" |
+	splats=$("$TOP/scripts/splat.sh" "$judged" |
 		sed -n 's/^splat: \([0-9]*\) line.*/\1/p' || true)
-	"$TOP/scripts/splat.sh" "$log" | sed -n '2,$p' || true
+	"$TOP/scripts/splat.sh" "$judged" | sed -n '2,$p' || true
 	grep -q '^vmtest: end' "$log" ||
 		echo "stress: the guest did not finish (qemu exit $rc): see ${log#"$TOP"/}"
 	[ -n "$core" ] || core="requests=0 responses=0 lost=unknown double=unknown"
@@ -125,7 +140,7 @@ if ! grep -q '^vmtest: end' "$log"; then
 	echo "vmtest: FAIL: guest did not finish (qemu exit $rc, timeout ${timeout}s)"
 	failed=$((failed + 1))
 fi
-if ! "$TOP/scripts/splat.sh" "$log"; then
+if ! "$TOP/scripts/splat.sh" "$judged"; then
 	failed=$((failed + 1))
 fi
 
